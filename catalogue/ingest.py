@@ -1,0 +1,224 @@
+"""The single write path: parse -> split -> validate -> store -> index.
+
+The CLI, the push API and the harvester all call this module; nothing else writes the store.
+A document that does not parse is refused whole and the store is unchanged. After that,
+each record is handled on its own: accepted, rejected (with its report) or unchanged.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import rdf
+from .errors import CatalogueError, Forbidden
+from .records import Record, split_records
+
+# Documents larger than this are staged in a temporary on-disk store instead of memory,
+# so memory stays flat whatever the size of the file.
+STAGE_ON_DISK_BYTES = 32 * 1024 * 1024
+
+LOCAL_SOURCE = "local"
+
+
+@dataclass
+class Outcome:
+    iri: str
+    status: str  # accepted | updated | unchanged | rejected
+    report: dict | None = None
+    error: str | None = None
+    error_fr: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "rejected"
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    timings: Counter = field(default_factory=Counter)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(o.status for o in self.outcomes)
+        return {k: counts.get(k, 0) for k in ("accepted", "updated", "unchanged", "rejected")}
+
+    @property
+    def rejected(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "rejected"]
+
+    def merge(self, other: BatchResult) -> None:
+        self.outcomes += other.outcomes
+        self.timings.update(other.timings)
+
+    def to_dict(self) -> dict:
+        return {
+            "counts": self.counts,
+            "records": [
+                {k: v for k, v in vars(o).items() if v is not None} for o in self.outcomes
+            ],
+        }
+
+
+class _Stopwatch:
+    def __init__(self, timings: Counter, stage: str):
+        self.timings, self.stage = timings, stage
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc):
+        self.timings[self.stage] += time.perf_counter() - self.start
+
+
+def ingest_bytes(
+    catalogue, data: bytes, *, format: str | None = None, media_type: str | None = None,
+    filename: str | None = None, source: str = LOCAL_SOURCE, dry_run: bool = False,
+    on_outcome: Callable[[Outcome], None] | None = None, allowed: Callable[[Record], None] | None = None,
+) -> BatchResult:
+    """Ingest one document held in memory (push API, harvested page, small files)."""
+    settings = catalogue.settings
+    rdf.check_size(len(data), settings.max_input_bytes, filename)
+    fmt = rdf.detect_format(format=format, media_type=media_type, filename=filename, head=data[:4096])
+    result = BatchResult()
+    with _Stopwatch(result.timings, "parse"):
+        staged = rdf.parse_dataset(data, fmt=fmt, base_iri=settings.base_iri + "/", where=filename)
+    records = _split(catalogue, staged, result)
+    return _ingest_records(catalogue, records, result, source=source, dry_run=dry_run,
+                           on_outcome=on_outcome, allowed=allowed)
+
+
+def ingest_path(catalogue, path: Path | str, **kwargs) -> BatchResult:
+    """Ingest one file. Large files are staged on disk so memory does not grow with their size."""
+    path = Path(path)
+    size = path.stat().st_size
+    rdf.check_size(size, catalogue.settings.max_input_bytes, path.name)
+    if size <= STAGE_ON_DISK_BYTES or path.suffix in (".jsonld", ".json", ".rdf", ".xml", ".owl"):
+        return ingest_bytes(catalogue, path.read_bytes(), filename=path.name, **kwargs)
+    fmt = rdf.detect_format(filename=path.name, head=path.open("rb").read(4096))
+    result = BatchResult()
+    with tempfile.TemporaryDirectory(prefix="catalogue-stage-") as stage_dir:
+        staging = ox.Store(stage_dir)
+        with _Stopwatch(result.timings, "parse"):
+            try:
+                staging.bulk_load(path=str(path), format=fmt.oxigraph, base_iri=catalogue.settings.base_iri + "/")
+            except SyntaxError as exc:
+                raise rdf.syntax_error(exc, path.name) from None
+        records = _split(catalogue, staging, result)
+        outcome = _ingest_records(catalogue, records, result, **kwargs)
+        del staging
+    return outcome
+
+
+def _split(catalogue, staged, result: BatchResult) -> Iterator[Record]:
+    settings = catalogue.settings
+    iterator = split_records(
+        staged, base_iri=settings.base_iri, max_triples=settings.max_triples_per_record,
+        max_term_length=settings.max_term_length,
+    )
+    while True:
+        with _Stopwatch(result.timings, "split"):
+            record = next(iterator, None)
+        if record is None:
+            return
+        yield record
+
+
+def _ingest_records(
+    catalogue, records: Iterable[Record], result: BatchResult, *, source: str, dry_run: bool = False,
+    on_outcome: Callable[[Outcome], None] | None = None, allowed: Callable[[Record], None] | None = None,
+) -> BatchResult:
+    for record in records:
+        try:
+            outcome = ingest_record(catalogue, record, source=source, dry_run=dry_run,
+                                    timings=result.timings, allowed=allowed)
+        except CatalogueError as exc:  # a limit hit while splitting a record, a store error...
+            outcome = Outcome(iri=record.iri, status="rejected", error=exc.describe("en"), error_fr=exc.describe("fr"))
+        result.outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+    with _Stopwatch(result.timings, "index"):
+        if not dry_run:
+            catalogue.index.commit()
+    return result
+
+
+def ingest_record(
+    catalogue, record: Record, *, source: str = LOCAL_SOURCE, dry_run: bool = False,
+    timings: Counter | None = None, allowed: Callable[[Record], None] | None = None,
+) -> Outcome:
+    """Validate and store one record, all or nothing."""
+    timings = timings if timings is not None else Counter()
+    previous = catalogue.records.get_meta(record.iri)
+    if previous is not None and previous.source != source:
+        raise Forbidden(
+            f"{record.iri} belongs to source '{previous.source}'; source '{source}' may not change it.",
+            f"{record.iri} appartient à la source « {previous.source} » ; la source « {source} » ne peut pas la modifier.",
+            where=record.iri,
+        )
+    if allowed is not None:
+        allowed(record)
+    if previous is not None and previous.content_hash == record.content_hash and previous.withdrawn is None:
+        if not dry_run:
+            with _Stopwatch(timings, "store"):
+                catalogue.records.touch(previous)
+        return Outcome(iri=record.iri, status="unchanged")
+    with _Stopwatch(timings, "validate"):
+        report = catalogue.validator.validate(record.to_rdflib(), focus=_focus(record))
+    report_dict = report.to_dict()
+    if not report.conforms:
+        return Outcome(iri=record.iri, status="rejected", report=report_dict,
+                       error=f"{len(report.violations)} violation(s)",
+                       error_fr=f"{len(report.violations)} violation(s)")
+    status = "updated" if previous is not None else "accepted"
+    if dry_run:
+        return Outcome(iri=record.iri, status=status, report=report_dict if report.problems else None)
+    with _Stopwatch(timings, "store"):
+        meta = catalogue.records.replace(
+            record, source=source, status="warnings" if report.problems else "valid",
+            report=report_dict if report.problems else None, previous=previous,
+        )
+    with _Stopwatch(timings, "index"):
+        catalogue.index.add(record, meta)
+    return Outcome(iri=record.iri, status=status, report=report_dict if report.problems else None)
+
+
+def _focus(record: Record):
+    import rdflib
+
+    return rdflib.URIRef(record.iri)
+
+
+def delete_record(catalogue, resource_iri: str, *, source: str | None = None) -> bool:
+    """Remove a record from the store and the index. A source may delete only its own records."""
+    meta = catalogue.records.get_meta(resource_iri)
+    if meta is None:
+        return False
+    if source is not None and meta.source != source:
+        raise Forbidden(
+            f"{resource_iri} belongs to source '{meta.source}'.",
+            f"{resource_iri} appartient à la source « {meta.source} ».",
+            where=resource_iri,
+        )
+    catalogue.records.delete(resource_iri)
+    catalogue.index.remove(resource_iri)
+    catalogue.index.commit()
+    return True
+
+
+def iter_rdf_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """Files named on the command line, and the RDF files inside named folders (sorted)."""
+    for item in map(Path, paths):
+        if item.is_dir():
+            for child in sorted(item.rglob("*")):
+                if child.is_file() and rdf.format_for_filename(child.name):
+                    yield child
+        else:
+            yield item
