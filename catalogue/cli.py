@@ -205,5 +205,19 @@ def serve(host: str, port: int) -> None:
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
+# Feature command groups living in their own modules: (module, attribute) of a click command or group.
+FEATURE_COMMANDS = [
+]
+
+
+def _register_feature_commands() -> None:
+    import importlib
+
+    for module_name, attribute in FEATURE_COMMANDS:
+        main.add_command(getattr(importlib.import_module(module_name), attribute))
+
+
+_register_feature_commands()
+
 if __name__ == "__main__":
     main()

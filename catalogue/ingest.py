@@ -42,13 +42,22 @@ class Outcome:
 
 @dataclass
 class BatchResult:
+    """What happened to each record. With keep_all=False only rejected records and records with
+    warnings are kept (counts stay exact), so that huge loads do not grow memory."""
+
     outcomes: list[Outcome] = field(default_factory=list)
     timings: Counter = field(default_factory=Counter)
+    keep_all: bool = True
+    tally: Counter = field(default_factory=Counter)
+
+    def add(self, outcome: Outcome) -> None:
+        self.tally[outcome.status] += 1
+        if self.keep_all or outcome.status == "rejected" or outcome.report:
+            self.outcomes.append(outcome)
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = Counter(o.status for o in self.outcomes)
-        return {k: counts.get(k, 0) for k in ("accepted", "updated", "unchanged", "rejected")}
+        return {k: self.tally.get(k, 0) for k in ("accepted", "updated", "unchanged", "rejected")}
 
     @property
     def rejected(self) -> list[Outcome]:
@@ -56,6 +65,7 @@ class BatchResult:
 
     def merge(self, other: BatchResult) -> None:
         self.outcomes += other.outcomes
+        self.tally.update(other.tally)
         self.timings.update(other.timings)
 
     def to_dict(self) -> dict:
@@ -82,12 +92,13 @@ def ingest_bytes(
     catalogue, data: bytes, *, format: str | None = None, media_type: str | None = None,
     filename: str | None = None, source: str = LOCAL_SOURCE, dry_run: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None, allowed: Callable[[Record], None] | None = None,
+    keep_all: bool = True,
 ) -> BatchResult:
     """Ingest one document held in memory (push API, harvested page, small files)."""
     settings = catalogue.settings
     rdf.check_size(len(data), settings.max_input_bytes, filename)
     fmt = rdf.detect_format(format=format, media_type=media_type, filename=filename, head=data[:4096])
-    result = BatchResult()
+    result = BatchResult(keep_all=keep_all)
     with _Stopwatch(result.timings, "parse"):
         staged = rdf.parse_dataset(data, fmt=fmt, base_iri=settings.base_iri + "/", where=filename)
     records = _split(catalogue, staged, result)
@@ -102,8 +113,9 @@ def ingest_path(catalogue, path: Path | str, **kwargs) -> BatchResult:
     rdf.check_size(size, catalogue.settings.max_input_bytes, path.name)
     if size <= STAGE_ON_DISK_BYTES or path.suffix in (".jsonld", ".json", ".rdf", ".xml", ".owl"):
         return ingest_bytes(catalogue, path.read_bytes(), filename=path.name, **kwargs)
-    fmt = rdf.detect_format(filename=path.name, head=path.open("rb").read(4096))
-    result = BatchResult()
+    with path.open("rb") as handle:
+        fmt = rdf.detect_format(filename=path.name, head=handle.read(4096))
+    result = BatchResult(keep_all=kwargs.pop("keep_all", True))
     with tempfile.TemporaryDirectory(prefix="catalogue-stage-") as stage_dir:
         staging = ox.Store(stage_dir)
         with _Stopwatch(result.timings, "parse"):
@@ -141,7 +153,7 @@ def _ingest_records(
                                     timings=result.timings, allowed=allowed)
         except CatalogueError as exc:  # a limit hit while splitting a record, a store error...
             outcome = Outcome(iri=record.iri, status="rejected", error=exc.describe("en"), error_fr=exc.describe("fr"))
-        result.outcomes.append(outcome)
+        result.add(outcome)
         if on_outcome:
             on_outcome(outcome)
     with _Stopwatch(result.timings, "index"):

@@ -1,0 +1,24 @@
+"""Every feature blueprint, in registration order. create_app() registers what all_blueprints() returns.
+
+Each feature lives in its own module with a `bp` Blueprint; add one import line here to plug it in.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+FEATURE_MODULES = [
+    "webapp.i18n",
+    "webapp.search",
+    "webapp.datasets",
+]
+
+
+def all_blueprints():
+    blueprints = []
+    for name in FEATURE_MODULES:
+        module = importlib.import_module(name)
+        bp = getattr(module, "bp", None)
+        if bp is not None:
+            blueprints.append(bp)
+    return blueprints
