@@ -68,9 +68,7 @@ def load(paths: tuple[Path, ...], source: str, progress: bool) -> None:
                 for outcome in result.rejected:
                     tqdm.write(f"rejected {outcome.iri}: {outcome.error}", file=sys.stderr)
                     if outcome.report:
-                        from .validation import Report
-
-                        tqdm.write(Report.from_dict(outcome.report).format_text(_lang()), file=sys.stderr)
+                        tqdm.write(_report_lines(outcome.report, _lang()), file=sys.stderr)
             bar.update(1)
     counts = total.counts
     click.echo(
@@ -79,6 +77,17 @@ def load(paths: tuple[Path, ...], source: str, progress: bool) -> None:
     )
     if counts["rejected"] or failed_files:
         sys.exit(1)
+
+
+def _report_lines(report: dict, lang: str) -> str:
+    """A stored report (Report.to_dict()) as text, one line per problem."""
+    lines = []
+    for problem in report.get("problems", []):
+        label = problem.get(f"property_label_{lang}") or problem.get("path") or ""
+        value = f" = {problem['value']}" if problem.get("value") else ""
+        message = problem.get(f"message_{lang}") or problem.get("message_en", "")
+        lines.append(f"  [{problem.get('severity')}] {problem.get('focus_node', '')} {label}{value}: {message}")
+    return "\n".join(lines)
 
 
 @main.command()
@@ -207,6 +216,8 @@ def serve(host: str, port: int) -> None:
 
 # Feature command groups living in their own modules: (module, attribute) of a click command or group.
 FEATURE_COMMANDS = [
+    ("catalogue.cli_harvest", "source"),
+    ("catalogue.cli_harvest", "harvest"),
 ]
 
 

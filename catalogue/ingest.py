@@ -168,6 +168,8 @@ def ingest_record(
 ) -> Outcome:
     """Validate and store one record, all or nothing."""
     timings = timings if timings is not None else Counter()
+    if record.error is not None:
+        raise record.error
     previous = catalogue.records.get_meta(record.iri)
     if previous is not None and previous.source != source:
         raise Forbidden(

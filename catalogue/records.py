@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 import rdflib
 
-from .errors import LimitExceeded
+from .errors import CatalogueError, LimitExceeded
 from .vocab import ADMS, DCT, NOT_OWNED_CLASSES, RDF, RECORD_CLASSES, REQUIRED_DATATYPES, SKOS
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
@@ -35,6 +35,8 @@ class Record:
     kind: str  # class IRI: dcat:Dataset, dcat:DatasetSeries or dcat:DataService
     triples: list[ox.Triple]
     minted_from_blank_node: bool = False
+    # Set when the record could not be built (a cap was hit): it is rejected, the others go on.
+    error: CatalogueError | None = None
     _hash: str | None = field(default=None, repr=False)
 
     @property
@@ -190,7 +192,10 @@ def split_records(
         for subject in source.typed(class_iri):
             roots.setdefault(subject, class_iri)  # a node typed twice keeps the first kind in order
     for root in sorted(roots, key=lambda n: (isinstance(n, ox.BlankNode), str(n))):
-        yield _build_record(source, root, roots[root], base_iri, max_triples, max_term_length)
+        try:
+            yield _build_record(source, root, roots[root], base_iri, max_triples, max_term_length)
+        except CatalogueError as exc:
+            yield Record(iri=str(root.value), kind=roots[root], triples=[], error=exc)
 
 
 def _build_record(source: _Source, root, kind: str, base_iri: str, max_triples: int, max_term_length: int) -> Record:
@@ -213,8 +218,14 @@ def _build_record(source: _Source, root, kind: str, base_iri: str, max_triples: 
                 continue
             if triple.predicate == RDF_TYPE:
                 continue
-            if isinstance(obj, ox.NamedNode) and source.types_of(obj) & _NOT_OWNED:
-                continue
+            if isinstance(obj, ox.NamedNode):
+                types = source.types_of(obj)
+                if types & _NOT_OWNED:
+                    continue
+                if str(SKOS.Concept) in types:  # a concept described in the file: copy it, not its scheme
+                    visited.add(obj)
+                    frontier.append((obj, MAX_OWNED_DEPTH))
+                    continue
             visited.add(obj)
             frontier.append((obj, depth + 1))
     iri = root.value if isinstance(root, ox.NamedNode) else None

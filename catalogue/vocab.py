@@ -30,8 +30,10 @@ HEALTH_AUTHORITY = "https://hdeu-dcat.data.health.europa.eu/resource/authority/"
 
 # Classes whose instances are records: each becomes one named graph.
 RECORD_CLASSES = (DCAT.Dataset, DCAT.DatasetSeries, DCAT.DataService)
-# Nodes that are never copied into a record: other records, catalogues, vocabularies.
-NOT_OWNED_CLASSES = (*RECORD_CLASSES, DCAT.Catalog, DCAT.CatalogRecord, SKOS.Concept, SKOS.ConceptScheme)
+# Nodes that are never copied into a record: other records, catalogues, concept schemes.
+# A skos:Concept described in the source file is copied (its own triples only), so that a
+# record using a concept outside the shipped vocabularies still carries its class and label.
+NOT_OWNED_CLASSES = (*RECORD_CLASSES, DCAT.Catalog, DCAT.CatalogRecord, SKOS.ConceptScheme)
 
 # Datatypes the profiles require for literal values, by property. pyoxigraph stores
 # "012"^^xsd:nonNegativeInteger as "12"^^xsd:integer; anything read back from a store

@@ -42,6 +42,20 @@ def catalogue(settings):
     cat.close()
 
 
+def with_french_text(example: bytes) -> bytes:
+    """The official example carries English only; the national rules also want French."""
+    return example.replace(
+        b'    dct:title "Cross-border oncology EHR cohort 2024"@en ;\n',
+        b'    dct:title "Cross-border oncology EHR cohort 2024"@en ;\n'
+        b'    dct:title "Cohorte transfrontali\xc3\xa8re de DSE en oncologie 2024"@fr ;\n'
+        b'    dct:description "Exemple officiel HealthDCAT-AP d\'une cohorte non publique."@fr ;\n',
+        1,
+    )
+
+
 @pytest.fixture
 def health_example(reference) -> bytes:
-    return HEALTH_EXAMPLE.read_bytes()
+    """The official HealthDCAT-AP example, with the French title our national rules require."""
+    data = with_french_text(HEALTH_EXAMPLE.read_bytes())
+    assert b"@fr" in data
+    return data

@@ -33,14 +33,16 @@ def test_one_record_per_dataset_series_and_service_with_owned_nodes():
     ex:api a dcat:DataService ; dct:title "API" ; dcat:servesDataset ex:d1 .
     ex:dist1 a dcat:Distribution ; dcat:accessURL <http://files.ex.org/1> .
     ex:agent a foaf:Agent ; foaf:name "Agency" .
-    ex:health a skos:Concept ; skos:prefLabel "Health" .
+    ex:health a skos:Concept ; skos:prefLabel "Health" ; skos:inScheme ex:scheme .
+    ex:scheme a skos:ConceptScheme ; skos:prefLabel "Themes" .
     """)
     by_iri = {r.iri: r for r in records}
     assert set(by_iri) == {"http://ex.org/d1", "http://ex.org/d2", "http://ex.org/s", "http://ex.org/api"}
     d1 = {(t.subject.value, t.predicate.value.rsplit("/", 1)[-1]) for t in by_iri["http://ex.org/d1"].triples}
     assert ("http://ex.org/dist1", "ns/dcat#accessURL".rsplit("/", 1)[-1]) in d1  # distribution owned
     assert ("http://ex.org/agent", "name") in d1  # agent copied, IRI kept
-    assert not any(s == "http://ex.org/health" for s, _ in d1)  # concepts linked, not copied
+    assert ("http://ex.org/health", "core#prefLabel") in d1  # a concept described in the file is copied...
+    assert not any(s == "http://ex.org/scheme" for s, _ in d1)  # ...but not its scheme
     assert not any(s == "http://ex.org/d2" for s, _ in d1)  # other records linked, not copied
     assert any(isinstance(t.subject, ox.BlankNode) for t in by_iri["http://ex.org/d1"].triples)  # period
     d2 = {t.subject.value for t in by_iri["http://ex.org/d2"].triples}
@@ -76,15 +78,19 @@ def test_record_ids_are_stable_and_url_safe():
     assert record_id("http://a/x") != record_id("http://b/x")
 
 
-def test_triple_cap_per_record():
+def test_triple_cap_per_record_rejects_that_record_only():
     many = " ; ".join(f'dct:subject "s{i}"' for i in range(50))
-    with pytest.raises(LimitExceeded, match="more than 10 triples"):
-        split(f"ex:d a dcat:Dataset ; {many} .", max_triples=10)
+    big, small = split(f"ex:big a dcat:Dataset ; {many} . ex:small a dcat:Dataset .", max_triples=10)
+    assert isinstance(big.error, LimitExceeded)
+    assert "more than 10 triples" in big.error.describe("en")
+    assert small.error is None and small.triples
 
 
 def test_term_length_cap():
-    with pytest.raises(LimitExceeded, match="characters"):
-        split(f'ex:d a dcat:Dataset ; dct:title "{"x" * 500}" .', max_term_length=100)
+    (record,) = split(f'ex:d a dcat:Dataset ; dct:title "{"x" * 500}" .', max_term_length=100)
+    assert isinstance(record.error, LimitExceeded)
+    assert "500 characters" in record.error.describe("en")
+    assert "caractères" in record.error.describe("fr")
 
 
 def _expected_records(graph: rdflib.Graph) -> set[str]:
