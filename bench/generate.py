@@ -23,6 +23,7 @@ PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix ex: <https://bench.catalogue.example.org/> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> .
 """
 EU = "http://publications.europa.eu/resource/authority/"
 HEALTH = "https://hdeu-dcat.data.health.europa.eu/resource/authority/"
@@ -92,14 +93,24 @@ def record(i: int, rng: random.Random) -> str:
   dct:license <{EU}licence/CC_BY_4_0> ;
   dcatap:applicableLegislation <http://data.europa.eu/eli/reg/2025/327/oj> .
 ex:{slug} a foaf:Agent ; foaf:name "{name_fr}"@fr , "{name_en}"@en ;
-  dct:type <{HEALTH}publisher-type/{"public-health-registry" if i % 2 else "research-institute-org"}> .
+  dct:type <{HEALTH}publisher-type/{"public-health-registry" if int(slug.rsplit("-", 1)[1]) % 2 else "research-institute-org"}> ;
+  cv:contactPoint ex:{slug}-contact .
+ex:{slug}-contact a cv:ContactPoint ; cv:email "contact@{slug}.example.org" .
 """
 
 
-HDAB = """
+HDAB = f"""
 ex:hdab a foaf:Agent ; foaf:name "Health Data Hub"@fr , "Health Data Hub"@en ;
-  cv:contactPoint [ a cv:ContactPoint ; cv:email "mailto:dpo@health-data-hub.example.org" ] .
-"""
+  dct:type <{HEALTH}publisher-type/gov-public-sector-org> ;
+  cv:contactPoint ex:hdab-contact .
+ex:hdab-contact a cv:ContactPoint ; cv:email "dpo@health-data-hub.example.org" .
+<http://data.europa.eu/eli/reg/2025/327/oj> a eli:LegalResource .
+<{EU}language/FRA> a dct:LinguisticSystem .
+<{EU}country/FRA> a dct:Location .
+<{EU}licence/CC_BY_4_0> a dct:LicenseDocument .
+""" + "".join(f"<{EU}access-right/{a}> a dct:RightsStatement .\n" for a in ACCESS) + "".join(
+    f"<{EU}frequency/{f}> a dct:Frequency .\n" for f in FREQUENCIES) + "".join(
+    f"<{EU}file-type/{f}> a dct:MediaTypeOrExtent .\n" for f in FORMATS)
 
 
 def generate(n: int, path: Path | str, *, seed: int = 0, per_file: int | None = None) -> list[Path]:

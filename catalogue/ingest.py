@@ -17,14 +17,19 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import rdf
-from .errors import CatalogueError, Forbidden
+from .errors import CatalogueError, Forbidden, StoreUnavailable
 from .records import Record, split_records
+from .validation.pool import ValidationPool
 
 # Documents larger than this are staged in a temporary on-disk store instead of memory,
 # so memory stays flat whatever the size of the file.
 STAGE_ON_DISK_BYTES = 32 * 1024 * 1024
 
 LOCAL_SOURCE = "local"
+# Records are decided, validated and written this many at a time (one store transaction each).
+CHUNK_SIZE = 200
+# Documents from this size on are validated in worker processes (settings.validation_workers).
+PARALLEL_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -103,7 +108,7 @@ def ingest_bytes(
         staged = rdf.parse_dataset(data, fmt=fmt, base_iri=settings.base_iri + "/", where=filename)
     records = _split(catalogue, staged, result)
     return _ingest_records(catalogue, records, result, source=source, dry_run=dry_run,
-                           on_outcome=on_outcome, allowed=allowed)
+                           on_outcome=on_outcome, allowed=allowed, parallel=len(data) >= PARALLEL_BYTES)
 
 
 def ingest_path(catalogue, path: Path | str, **kwargs) -> BatchResult:
@@ -115,6 +120,7 @@ def ingest_path(catalogue, path: Path | str, **kwargs) -> BatchResult:
         return ingest_bytes(catalogue, path.read_bytes(), filename=path.name, **kwargs)
     with path.open("rb") as handle:
         fmt = rdf.detect_format(filename=path.name, head=handle.read(4096))
+    kwargs.setdefault("source", LOCAL_SOURCE)
     result = BatchResult(keep_all=kwargs.pop("keep_all", True))
     with tempfile.TemporaryDirectory(prefix="catalogue-stage-") as stage_dir:
         staging = ox.Store(stage_dir)
@@ -124,7 +130,7 @@ def ingest_path(catalogue, path: Path | str, **kwargs) -> BatchResult:
             except SyntaxError as exc:
                 raise rdf.syntax_error(exc, path.name) from None
         records = _split(catalogue, staging, result)
-        outcome = _ingest_records(catalogue, records, result, **kwargs)
+        outcome = _ingest_records(catalogue, records, result, parallel=True, **kwargs)
         del staging
     return outcome
 
@@ -146,20 +152,41 @@ def _split(catalogue, staged, result: BatchResult) -> Iterator[Record]:
 def _ingest_records(
     catalogue, records: Iterable[Record], result: BatchResult, *, source: str, dry_run: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None, allowed: Callable[[Record], None] | None = None,
+    parallel: bool = False,
 ) -> BatchResult:
-    for record in records:
-        try:
-            outcome = ingest_record(catalogue, record, source=source, dry_run=dry_run,
-                                    timings=result.timings, allowed=allowed)
-        except CatalogueError as exc:  # a limit hit while splitting a record, a store error...
-            outcome = Outcome(iri=record.iri, status="rejected", error=exc.describe("en"), error_fr=exc.describe("fr"))
-        result.add(outcome)
-        if on_outcome:
-            on_outcome(outcome)
+    """Chunks are pipelined: while workers validate one chunk, this process splits the next."""
+    workers = catalogue.settings.validation_workers if parallel else 0
+
+    def emit(outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            result.add(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+
+    with ValidationPool(catalogue.validator, workers=workers, engine=catalogue.settings.shacl_engine) as pool:
+        pending = None
+        for chunk in _chunks(records, CHUNK_SIZE):
+            staged = _stage(catalogue, chunk, pool, source=source, allowed=allowed, timings=result.timings)
+            if pending is not None:
+                emit(_finish(catalogue, pending, source=source, dry_run=dry_run, timings=result.timings))
+            pending = staged
+        if pending is not None:
+            emit(_finish(catalogue, pending, source=source, dry_run=dry_run, timings=result.timings))
     with _Stopwatch(result.timings, "index"):
         if not dry_run:
             catalogue.index.commit()
     return result
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def ingest_record(
@@ -168,9 +195,48 @@ def ingest_record(
 ) -> Outcome:
     """Validate and store one record, all or nothing."""
     timings = timings if timings is not None else Counter()
+    with ValidationPool(catalogue.validator) as pool:
+        staged = _stage(catalogue, [record], pool, source=source, allowed=allowed, timings=timings)
+        (outcome,) = _finish(catalogue, staged, source=source, dry_run=dry_run, timings=timings)
+    return outcome
+
+
+def _rejected(record: Record, exc: CatalogueError) -> Outcome:
+    return Outcome(iri=record.iri, status="rejected", error=exc.describe("en"), error_fr=exc.describe("fr"))
+
+
+@dataclass
+class _Staged:
+    chunk: list[Record]
+    previous: dict
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    to_touch: list = field(default_factory=list)
+    validating: list = field(default_factory=list)  # (position, record, future of a Verdict)
+
+
+def _stage(catalogue, chunk: list[Record], pool: ValidationPool, *, source: str, allowed, timings: Counter) -> _Staged:
+    """Everything that can be decided before validation; validations are submitted."""
+    with _Stopwatch(timings, "store"):
+        staged = _Staged(chunk, catalogue.records.get_metas([r.iri for r in chunk if r.error is None]))
+    for position, record in enumerate(chunk):
+        previous = staged.previous.get(record.iri)
+        try:
+            _check_allowed(record, previous, source, allowed)
+        except CatalogueError as exc:
+            staged.outcomes[position] = _rejected(record, exc)
+            continue
+        if previous is not None and previous.content_hash == record.content_hash and previous.withdrawn is None:
+            staged.to_touch.append(previous)
+            staged.outcomes[position] = Outcome(iri=record.iri, status="unchanged")
+            continue
+        with _Stopwatch(timings, "validate"):
+            staged.validating.append((position, record, pool.submit(record)))
+    return staged
+
+
+def _check_allowed(record: Record, previous, source: str, allowed) -> None:
     if record.error is not None:
         raise record.error
-    previous = catalogue.records.get_meta(record.iri)
     if previous is not None and previous.source != source:
         raise Forbidden(
             f"{record.iri} belongs to source '{previous.source}'; source '{source}' may not change it.",
@@ -179,35 +245,65 @@ def ingest_record(
         )
     if allowed is not None:
         allowed(record)
-    if previous is not None and previous.content_hash == record.content_hash and previous.withdrawn is None:
-        if not dry_run:
-            with _Stopwatch(timings, "store"):
-                catalogue.records.touch(previous)
-        return Outcome(iri=record.iri, status="unchanged")
-    with _Stopwatch(timings, "validate"):
-        report = catalogue.validator.validate(record.to_rdflib(), focus=_focus(record))
-    report_dict = report.to_dict()
-    if not report.conforms:
-        return Outcome(iri=record.iri, status="rejected", report=report_dict,
-                       error=f"{len(report.violations)} violation(s)",
-                       error_fr=f"{len(report.violations)} violation(s)")
-    status = "updated" if previous is not None else "accepted"
-    if dry_run:
-        return Outcome(iri=record.iri, status=status, report=report_dict if report.problems else None)
-    with _Stopwatch(timings, "store"):
-        meta = catalogue.records.replace(
-            record, source=source, status="warnings" if report.problems else "valid",
-            report=report_dict if report.problems else None, previous=previous,
-        )
-    with _Stopwatch(timings, "index"):
-        catalogue.index.add(record, meta)
-    return Outcome(iri=record.iri, status=status, report=report_dict if report.problems else None)
 
 
-def _focus(record: Record):
-    import rdflib
+def _finish(catalogue, staged: _Staged, *, source: str, dry_run: bool, timings: Counter) -> list[Outcome]:
+    """Collect the verdicts, then write the chunk's accepted records in one transaction."""
+    to_write = []  # (position, record, status, report dict)
+    for position, record, future in staged.validating:
+        try:
+            with _Stopwatch(timings, "validate"):
+                verdict = future.result()
+        except CatalogueError as exc:
+            staged.outcomes[position] = _rejected(record, exc)
+            continue
+        if not verdict.conforms:
+            staged.outcomes[position] = Outcome(
+                iri=record.iri, status="rejected", report=verdict.report,
+                error=f"{verdict.violations} violation(s) of the profile",
+                error_fr=f"{verdict.violations} violation(s) du profil",
+            )
+            continue
+        status = "updated" if record.iri in staged.previous else "accepted"
+        to_write.append((position, record, status, verdict.report))
+        staged.outcomes[position] = Outcome(iri=record.iri, status=status, report=verdict.report)
+    if not dry_run:
+        with _Stopwatch(timings, "store"):
+            catalogue.records.touch_many(staged.to_touch)
+            written = _write(catalogue, to_write, staged.previous, source, staged.outcomes)
+        with _Stopwatch(timings, "index"):
+            for record, meta in written:
+                catalogue.index.add(record, meta)
+    return [staged.outcomes[i] for i in range(len(staged.chunk))]
 
-    return rdflib.URIRef(record.iri)
+
+def _write(catalogue, to_write, previous, source: str, outcomes: dict[int, Outcome]) -> list:
+    def item(record, status, report):
+        return (record, "warnings" if report else "valid", report, previous.get(record.iri))
+
+    try:
+        metas = catalogue.records.replace_many([item(r, s, rep) for _, r, s, rep in to_write], source=source)
+        return [(r, m) for (_, r, _, _), m in zip(to_write, metas, strict=True)]
+    except StoreUnavailable:
+        raise  # the store is down: the whole run fails cleanly, nothing is half-written
+    except (CatalogueError, SyntaxError, OSError, ValueError):
+        if len(to_write) <= 1:
+            for position, record, _, _ in to_write:
+                outcomes[position] = _rejected(record, _store_error(record))
+            return []
+    written = []  # isolate the record the store refused; the others still go in
+    for position, record, status, report in to_write:
+        try:
+            written.append((record, catalogue.records.replace_many([item(record, status, report)], source=source)[0]))
+        except StoreUnavailable:
+            raise
+        except (CatalogueError, SyntaxError, OSError, ValueError):
+            outcomes[position] = _rejected(record, _store_error(record))
+    return written
+
+
+def _store_error(record: Record) -> CatalogueError:
+    return CatalogueError("The store refused this record.", "Le stockage a refusé cette fiche.", where=record.iri)
 
 
 def delete_record(catalogue, resource_iri: str, *, source: str | None = None) -> bool:

@@ -38,6 +38,7 @@ class Record:
     # Set when the record could not be built (a cap was hit): it is rejected, the others go on.
     error: CatalogueError | None = None
     _hash: str | None = field(default=None, repr=False)
+    _ntriples: str | None = field(default=None, repr=False)
 
     @property
     def kind_name(self) -> str:
@@ -56,7 +57,9 @@ class Record:
         return graph
 
     def to_ntriples(self) -> str:
-        return ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES).decode()
+        if self._ntriples is None:
+            self._ntriples = ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES).decode()
+        return self._ntriples
 
 
 def record_id(iri: str) -> str:

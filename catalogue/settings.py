@@ -43,6 +43,8 @@ class Settings:
     load_demo: bool = True
     # Validation engine: "turbo" (pyshacl-turbo, default, checked against pyshacl) or "pyshacl".
     shacl_engine: str = "turbo"
+    # Worker processes validating large loads (0: validate in the loading process).
+    validation_workers: int = 2
     # Web
     secret_key: str = "dev-only-change-me"
     page_size: int = 20

@@ -1,12 +1,16 @@
 """Records in the store: one named graph per record, its dcat:CatalogRecord in the metadata graph.
 
-Every write is one SPARQL Update, so a record is replaced atomically on any backend.
+Every write is one SPARQL Update, so a record is replaced atomically on any backend that applies an
+update atomically. A store that does not (Virtuoso: `store.atomic_updates` is False) gets each record
+staged in a fresh graph first (store.put_graph), then swapped in by one short update that only moves
+triples the server already holds (docs/remote-store.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -68,29 +72,86 @@ class RecordStore:
         self, record: Record, *, source: str, status: str, report: dict | None = None,
         previous: RecordMeta | None = None, now: dt.datetime | None = None,
     ) -> RecordMeta:
+        previous = previous or self.get_meta(record.iri)
+        return self.replace_many([(record, status, report, previous)], source=source, now=now)[0]
+
+    def replace_many(
+        self, items: list[tuple[Record, str, dict | None, RecordMeta | None]], *, source: str,
+        now: dt.datetime | None = None,
+    ) -> list[RecordMeta]:
+        """Replace several records in ONE update: each record is whole before and after, never merged.
+
+        items: (record, status, report, previous meta). `previous` MUST be the record's current
+        metadata (None only for a record not in the store: its graph is then not dropped).
+        Batching amortises the cost of a transaction.
+        """
         now = now or _now()
-        meta = RecordMeta(
-            record_iri=self.record_iri(record.iri), resource_iri=record.iri, kind=record.kind, source=source,
-            first_seen=previous.first_seen if previous else now, modified=now, last_seen=now,
-            content_hash=record.content_hash, status=status, report=report,
+        metas, drops, inserts = [], [], []
+        meta_graph = iri(self.meta_graph)
+        for record, status, report, previous in items:
+            meta = RecordMeta(
+                record_iri=self.record_iri(record.iri), resource_iri=record.iri, kind=record.kind, source=source,
+                first_seen=previous.first_seen if previous else now, modified=now, last_seen=now,
+                content_hash=record.content_hash, status=status, report=report,
+            )
+            metas.append(meta)
+            graph = iri(meta.record_iri)
+            if previous is not None:  # a record's graph exists exactly when its catalogue record does
+                drops.append(f"DROP SILENT GRAPH {graph} ;\nDELETE WHERE {{ GRAPH {meta_graph} {{ {graph} ?p ?o }} }} ;")
+            inserts.append(f"GRAPH {graph} {{\n{record.to_ntriples()}\n}}\nGRAPH {meta_graph} {{\n{self._meta_text(meta)}\n}}")
+        if metas and not getattr(self.store, "atomic_updates", True):
+            self._replace_staged(metas, [item[0] for item in items], drops)
+        elif metas:
+            self.store.update("\n".join(drops) + "\nINSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        return metas
+
+    def _replace_staged(self, metas: list[RecordMeta], records: list[Record], drops: list[str]) -> None:
+        """For a store whose multi-operation updates are not atomic (Virtuoso commits the operations that ran
+        before a failing one): 1. each record goes to a fresh staging graph, so a refused record leaves the
+        live one untouched; 2. one update swaps them in: readers see old or new (one transaction), and it
+        only copies triples the server has already accepted."""
+        stages = [f"{self.base_iri}/staging/{meta.id}/{uuid.uuid4().hex}" for meta in metas]
+        meta_graph = iri(self.meta_graph)
+        try:
+            for stage, record in zip(stages, records, strict=True):
+                self.store.put_graph(stage, record.triples)
+            moves = [f"ADD {iri(stage)} TO {iri(meta.record_iri)} ;" for stage, meta in zip(stages, metas, strict=True)]
+            metas_text = "\n".join(self._meta_text(meta) for meta in metas)
+            self.store.update("\n".join(drops + moves) + f"\nINSERT DATA {{ GRAPH {meta_graph} {{\n{metas_text}\n}} }} ;\n"
+                              + " ;\n".join(f"DROP SILENT GRAPH {iri(stage)}" for stage in stages))
+        except Exception:
+            try:  # best effort: a staging graph left by a dead server is dropped by drop_staging()
+                self.store.update(" ;\n".join(f"DROP SILENT GRAPH {iri(stage)}" for stage in stages))
+            except Exception:
+                pass
+            raise
+
+    def drop_staging(self) -> int:
+        """Drop the staging graphs a failed write left behind (non-atomic stores only); returns how many."""
+        rows = self.store.select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "
+            f"{ox.Literal(self.base_iri + '/staging/')})) }}"
         )
-        graph = iri(meta.record_iri)
-        self.store.update(
-            f"DROP SILENT GRAPH {graph} ;\n"
-            f"DELETE WHERE {{ GRAPH {iri(self.meta_graph)} {{ {graph} ?p ?o }} }} ;\n"
-            f"INSERT DATA {{ GRAPH {graph} {{\n{record.to_ntriples()}\n}}\n"
-            f"GRAPH {iri(self.meta_graph)} {{\n{self._meta_text(meta)}\n}} }}"
-        )
-        return meta
+        if rows:
+            self.store.update(" ;\n".join(f"DROP SILENT GRAPH {r['g']}" for r in rows))
+        return len(rows)
 
     def touch(self, meta: RecordMeta, *, now: dt.datetime | None = None) -> None:
         """Record that an unchanged record was seen again (and un-withdraw it)."""
+        self.touch_many([meta], now=now)
+
+    def touch_many(self, metas: list[RecordMeta], *, now: dt.datetime | None = None) -> None:
+        if not metas:
+            return
         now = now or _now()
-        graph, meta_graph = iri(meta.record_iri), iri(self.meta_graph)
+        meta_graph = iri(self.meta_graph)
+        values = " ".join(iri(m.record_iri) for m in metas)
+        inserts = "\n".join(f"{iri(m.record_iri)} {iri(str(CAT.lastSeen))} {_datetime(now)} ." for m in metas)
         self.store.update(
-            f"DELETE WHERE {{ GRAPH {meta_graph} {{ {graph} {iri(str(CAT.lastSeen))} ?o }} }} ;\n"
-            f"DELETE WHERE {{ GRAPH {meta_graph} {{ {graph} {iri(str(CAT.withdrawn))} ?w }} }} ;\n"
-            f"INSERT DATA {{ GRAPH {meta_graph} {{ {graph} {iri(str(CAT.lastSeen))} {_datetime(now)} }} }}"
+            f"DELETE {{ GRAPH {meta_graph} {{ ?rec {iri(str(CAT.lastSeen))} ?o . ?rec {iri(str(CAT.withdrawn))} ?w }} }}\n"
+            f"WHERE {{ VALUES ?rec {{ {values} }} GRAPH {meta_graph} {{ ?rec {iri(str(CAT.lastSeen))} ?o "
+            f"OPTIONAL {{ ?rec {iri(str(CAT.withdrawn))} ?w }} }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {meta_graph} {{\n{inserts}\n}} }}"
         )
 
     def mark_withdrawn(self, meta: RecordMeta, *, now: dt.datetime | None = None) -> None:
@@ -161,6 +222,13 @@ class RecordStore:
         found = self._metas(f"VALUES ?rec {{ {iri(self.record_iri(resource_iri))} }}")
         return found[0] if found else None
 
+    def get_metas(self, resource_iris: list[str]) -> dict[str, RecordMeta]:
+        """The metadata of many records in one query, by resource IRI (absent ones are left out)."""
+        if not resource_iris:
+            return {}
+        values = " ".join(iri(self.record_iri(r)) for r in resource_iris)
+        return {m.resource_iri: m for m in self._metas(f"VALUES ?rec {{ {values} }}")}
+
     def get_meta_by_id(self, rid: str) -> RecordMeta | None:
         found = self._metas(f"VALUES ?rec {{ {iri(f'{self.base_iri}/record/{rid}')} }}")
         return found[0] if found else None
@@ -168,6 +236,14 @@ class RecordStore:
     def list_metas(self, *, source: str | None = None, order: str = "?res", limit: int | None = None,
                    offset: int = 0) -> list[RecordMeta]:
         filter_clause = f"VALUES ?source {{ {ox.Literal(source)} }}" if source is not None else ""
+        page = getattr(self.store, "page_size", None)
+        if limit is None and page:  # a store that cuts long results (Virtuoso): read page by page
+            metas: list[RecordMeta] = []
+            while True:
+                batch = self._metas(filter_clause, f"ORDER BY {order} ?rec LIMIT {page} OFFSET {offset + len(metas)}")
+                metas += batch
+                if len(batch) < page:
+                    return metas
         tail = f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit is not None else "") + (
             f" OFFSET {int(offset)}" if offset else "")
         return self._metas(filter_clause, tail)
