@@ -8,9 +8,11 @@ from __future__ import annotations
 import importlib
 
 FEATURE_MODULES = [
+    "webapp.errors",
     "webapp.i18n",
     "webapp.search",
     "webapp.datasets",
+    "webapp.ops",
 ]
 
 
