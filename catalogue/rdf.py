@@ -157,14 +157,10 @@ def _inline_contexts(node, where: str | None):
         return [_inline_contexts(item, where) for item in node]
     if not isinstance(node, dict):
         return node
-    result = {}
-    for key, value in node.items():
-        if key in ("@context", "@import"):
-            value = _resolve_context(value, where)
-        else:
-            value = _inline_contexts(value, where)
-        result[key] = value
-    return result
+    return {
+        key: _resolve_context(value, where) if key in ("@context", "@import") else _inline_contexts(value, where)
+        for key, value in node.items()
+    }
 
 
 def _resolve_context(value, where: str | None):
