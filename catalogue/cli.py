@@ -216,6 +216,8 @@ def serve(host: str, port: int) -> None:
 
 # Feature command groups living in their own modules: (module, attribute) of a click command or group.
 FEATURE_COMMANDS = [
+    ("catalogue.cli_harvest", "source"),
+    ("catalogue.cli_harvest", "harvest"),
 ]
 
 

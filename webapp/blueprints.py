@@ -13,6 +13,7 @@ FEATURE_MODULES = [
     "webapp.search",
     "webapp.datasets",
     "webapp.ops",
+    "webapp.harvest_admin",
 ]
 
 
