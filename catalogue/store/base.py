@@ -10,7 +10,14 @@ import pyoxigraph as ox
 
 @runtime_checkable
 class GraphStore(Protocol):
-    """A quad store. Queries see the union of the named graphs as their default graph."""
+    """A quad store. Queries see the union of the named graphs as their default graph.
+
+    Optional, for stores that need them (RecordStore reads them with getattr; the embedded store
+    has none): `atomic_updates = False` with `put_graph(graph_iri, triples)` for a store whose
+    multi-operation updates are not atomic (records are then staged and swapped in);
+    `page_size` for a store that cuts long results; `shared = True` for a store that several
+    processes write at once. See catalogue/store/sparql.py and docs/remote-store.md.
+    """
 
     def select(self, query: str) -> list[dict[str, object]]:
         """Run a SELECT; each row maps variable names to pyoxigraph terms (unbound ones absent)."""

@@ -55,6 +55,19 @@ class QueryRejected(CatalogueError, SyntaxError):
     http_status = 400
 
 
+class ResultTruncated(StoreRequestFailed):
+    """The server cut a result short (Virtuoso's ResultSetMaxRows): never handed out as if complete."""
+
+    def __init__(self, max_rows: int):
+        self.max_rows = max_rows
+        super().__init__(
+            f"The knowledge graph server cut the result at {max_rows:,} rows (Virtuoso ResultSetMaxRows). "
+            "Ask for less with LIMIT/OFFSET, or raise ResultSetMaxRows in virtuoso.ini.",
+            f"Le serveur du graphe de connaissances a tronqué le résultat à {max_rows:,} lignes (ResultSetMaxRows "
+            "de Virtuoso). Demandez moins avec LIMIT/OFFSET, ou augmentez ResultSetMaxRows dans virtuoso.ini.",
+        )
+
+
 def unavailable() -> StoreUnavailable:
     return StoreUnavailable(
         "The knowledge graph server cannot be reached. Check that it is running; "
@@ -103,8 +116,10 @@ class DigestAuth:
         """Remember a `WWW-Authenticate: Digest ...` challenge; False if it is not one we can answer."""
         if not header.lower().startswith("digest "):
             return False
-        fields = {k.lower(): v1 if v1 else v2 for k, v1, v2 in
-                  re.findall(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))', header[7:])}
+        fields = {
+            k.lower(): v1 if v1 else v2
+            for k, v1, v2 in re.findall(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))', header[7:])
+        }
         if "nonce" not in fields or fields.get("algorithm", "MD5").upper() not in ("MD5", "SHA-256"):
             return False
         with self._lock:
@@ -128,8 +143,13 @@ class DigestAuth:
         ha1 = h(f"{self.user}:{realm}:{self.password}")
         ha2 = h(f"{method}:{uri}")
         cnonce = secrets.token_hex(8)
-        parts = [f'username="{self.user}"', f'realm="{realm}"', f'nonce="{nonce}"', f'uri="{uri}"',
-                 f"algorithm={algorithm}"]
+        parts = [
+            f'username="{self.user}"',
+            f'realm="{realm}"',
+            f'nonce="{nonce}"',
+            f'uri="{uri}"',
+            f"algorithm={algorithm}",
+        ]
         if "auth" in [q.strip() for q in c.get("qop", "").split(",")]:
             response = h(f"{ha1}:{nonce}:{count}:{cnonce}:auth:{ha2}")
             parts += [f'response="{response}"', "qop=auth", f"nc={count}", f'cnonce="{cnonce}"']
@@ -143,8 +163,9 @@ class DigestAuth:
 class StoreHttp:
     """Send requests to the store; every failure leaves as a CatalogueError."""
 
-    def __init__(self, *, timeout: float = 30.0, user: str = "", password: str = "", auth: str = "basic",
-                 pool_size: int = 8):
+    def __init__(
+        self, *, timeout: float = 30.0, user: str = "", password: str = "", auth: str = "basic", pool_size: int = 8
+    ):
         if auth not in ("basic", "digest"):
             raise ValueError("store_auth must be 'basic' or 'digest'")
         self.timeout = float(timeout)
@@ -162,8 +183,20 @@ class StoreHttp:
             self._pid = os.getpid()
         return self._pool
 
-    def request(self, method: str, url: str, *, body: bytes | None = None, headers: dict | None = None,
-                idempotent: bool = True, timeout: float | None = None) -> Reply:
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.clear()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        headers: dict | None = None,
+        idempotent: bool = True,
+        timeout: float | None = None,
+    ) -> Reply:
         """One call: retried on connection errors (and, for reads, on dropped connections and 502-504)
         with exponential backoff, all within one deadline of `timeout` seconds."""
         budget = self.timeout if timeout is None else timeout
@@ -202,16 +235,71 @@ class StoreHttp:
             headers["Authorization"] = value
         timeout = urllib3.Timeout(connect=min(remaining, 10.0), read=remaining)
         manager = self._manager()
-        response = manager.request(method, url, body=body, headers=headers, timeout=timeout, retries=False,
-                                   redirect=False)
+        response = manager.request(
+            method, url, body=body, headers=headers, timeout=timeout, retries=False, redirect=False
+        )
         if response.status == 401 and self._digest is not None:
             challenge = response.headers.get("WWW-Authenticate", "")
             if self._digest.challenge(challenge):
                 headers["Authorization"] = self._digest.header(method, uri)
-                response = manager.request(method, url, body=body, headers=headers, timeout=timeout,
-                                           retries=False, redirect=False)
+                response = manager.request(
+                    method, url, body=body, headers=headers, timeout=timeout, retries=False, redirect=False
+                )
         self.server = response.headers.get("Server", self.server)
         return Reply(response.status, response.headers, response.data)
+
+
+def check(reply: Reply, *, timeout: float, writing: bool = False) -> None:
+    """Turn a store's HTTP answer into the catalogue's error, or return if it is a success."""
+    state = reply.headers.get("X-SQL-State", "")
+    if 200 <= reply.status < 300:
+        if state == "S1TAT":  # Virtuoso: "returning incomplete results" after a timeout: never hand them out
+            raise timed_out(timeout)
+        return
+    message = reply.text()
+    if reply.status in (502, 503, 504):  # a proxy in front of a server that is down or restarting
+        raise unavailable()
+    if reply.status == 400:
+        raise QueryRejected(
+            f"The knowledge graph server rejected the request: {message}",
+            f"Le serveur du graphe de connaissances a refusé la requête : {message}",
+        )
+    if reply.status in (401, 403):
+        raise StoreRefused(
+            "The knowledge graph server refused the catalogue's credentials: check CATALOGUE_STORE_USER, "
+            "CATALOGUE_STORE_PASSWORD and CATALOGUE_STORE_AUTH.",
+            "Le serveur du graphe de connaissances a refusé les identifiants du catalogue : vérifiez "
+            "CATALOGUE_STORE_USER, CATALOGUE_STORE_PASSWORD et CATALOGUE_STORE_AUTH.",
+        )
+    if reply.status in (404, 405):
+        raise StoreRefused(
+            "The knowledge graph server has no SPARQL endpoint at the configured address: check "
+            "CATALOGUE_STORE_URL, CATALOGUE_STORE_UPDATE_URL and CATALOGUE_STORE_GSP_URL.",
+            "Le serveur du graphe de connaissances n'a pas de point d'accès SPARQL à l'adresse configurée : "
+            "vérifiez CATALOGUE_STORE_URL, CATALOGUE_STORE_UPDATE_URL et CATALOGUE_STORE_GSP_URL.",
+        )
+    if "SECURITY" in message or "permission" in message.lower():  # Virtuoso refuses with a 500
+        what = "write to it" if writing else "read it"
+        raise StoreRefused(
+            f"The knowledge graph server does not let the catalogue {what} ({message}). On Virtuoso, writes go "
+            "through /sparql-auth and /sparql-graph-crud-auth with a user that has the SPARQL_UPDATE role.",
+            f"Le serveur du graphe de connaissances refuse ce droit au catalogue ({message}). Avec Virtuoso, les "
+            "écritures passent par /sparql-auth et /sparql-graph-crud-auth avec un utilisateur ayant le rôle "
+            "SPARQL_UPDATE.",
+        )
+    if state.startswith("S1T") or "SR171" in message or "timed out" in message.lower():
+        raise timed_out(timeout)
+    if "estimated execution time" in message:
+        raise StoreRefused(
+            f"Virtuoso refused the query on its cost estimate ({message}). Set MaxQueryCostEstimationTime = 0 "
+            "in the [SPARQL] section of virtuoso.ini (see docs/remote-store.md).",
+            f"Virtuoso a refusé la requête sur son estimation de coût ({message}). Mettez "
+            "MaxQueryCostEstimationTime = 0 dans la section [SPARQL] de virtuoso.ini (voir docs/remote-store.md).",
+        )
+    raise StoreRequestFailed(
+        f"The knowledge graph server failed to run the request: {message}",
+        f"Le serveur du graphe de connaissances n'a pas pu exécuter la requête : {message}",
+    )
 
 
 def _request_uri(url: str) -> str:

@@ -20,6 +20,10 @@ from ..vocab import CAT, DCAT, DCT, FOAF, RDF, XSD
 from .base import GraphStore, iri
 
 _T = ox.NamedNode
+_KEYS = {"res": "resource_iri", "rec": "record_iri"}
+# Records swapped in per update on a store without atomic multi-operation updates (Virtuoso cannot
+# compile much more than a few hundred operations in one request).
+STAGED_GROUP = 25
 
 
 @dataclass(frozen=True)
@@ -96,35 +100,48 @@ class RecordStore:
             )
             metas.append(meta)
             graph = iri(meta.record_iri)
-            if previous is not None:  # a record's graph exists exactly when its catalogue record does
+            # A record's graph exists exactly when its catalogue record does; a store shared by several
+            # processes (a remote one) may have got it from another process since `previous` was read.
+            if previous is not None or getattr(self.store, "shared", False):
                 drops.append(f"DROP SILENT GRAPH {graph} ;\nDELETE WHERE {{ GRAPH {meta_graph} {{ {graph} ?p ?o }} }} ;")
             inserts.append(f"GRAPH {graph} {{\n{record.to_ntriples()}\n}}\nGRAPH {meta_graph} {{\n{self._meta_text(meta)}\n}}")
         if metas and not getattr(self.store, "atomic_updates", True):
-            self._replace_staged(metas, [item[0] for item in items], drops)
+            self._replace_staged(metas, [item[0] for item in items])
         elif metas:
             self.store.update("\n".join(drops) + "\nINSERT DATA {\n" + "\n".join(inserts) + "\n}")
         return metas
 
-    def _replace_staged(self, metas: list[RecordMeta], records: list[Record], drops: list[str]) -> None:
+    def _replace_staged(self, metas: list[RecordMeta], records: list[Record]) -> None:
         """For a store whose multi-operation updates are not atomic (Virtuoso commits the operations that ran
-        before a failing one): 1. each record goes to a fresh staging graph, so a refused record leaves the
-        live one untouched; 2. one update swaps them in: readers see old or new (one transaction), and it
-        only copies triples the server has already accepted."""
-        stages = [f"{self.base_iri}/staging/{meta.id}/{uuid.uuid4().hex}" for meta in metas]
+        before a failing one). 1. Each record, and the catalogue records of the group, go to fresh staging
+        graphs (store.put_graph): if the server refuses one, the live records are untouched. 2. One short
+        update per group swaps them in: it only copies triples the server already holds, and readers see
+        the old records or the new ones (one transaction)."""
         meta_graph = iri(self.meta_graph)
-        try:
-            for stage, record in zip(stages, records, strict=True):
-                self.store.put_graph(stage, record.triples)
-            moves = [f"ADD {iri(stage)} TO {iri(meta.record_iri)} ;" for stage, meta in zip(stages, metas, strict=True)]
-            metas_text = "\n".join(self._meta_text(meta) for meta in metas)
-            self.store.update("\n".join(drops + moves) + f"\nINSERT DATA {{ GRAPH {meta_graph} {{\n{metas_text}\n}} }} ;\n"
-                              + " ;\n".join(f"DROP SILENT GRAPH {iri(stage)}" for stage in stages))
-        except Exception:
-            try:  # best effort: a staging graph left by a dead server is dropped by drop_staging()
-                self.store.update(" ;\n".join(f"DROP SILENT GRAPH {iri(stage)}" for stage in stages))
+        for start in range(0, len(metas), STAGED_GROUP):
+            group = range(start, min(start + STAGED_GROUP, len(metas)))
+            token = uuid.uuid4().hex
+            stages = [f"{self.base_iri}/staging/{metas[i].id}/{token}" for i in group]
+            stage_meta = f"{self.base_iri}/staging/catalogue-records/{token}"
+            try:
+                for stage, i in zip(stages, group, strict=True):
+                    self.store.put_graph(stage, records[i].triples)
+                meta_text = "\n".join(self._meta_text(metas[i]) for i in group)
+                self.store.put_graph(stage_meta, [ox.Triple(q.subject, q.predicate, q.object)
+                                                  for q in ox.parse(meta_text, format=ox.RdfFormat.N_TRIPLES)])
+                swap = [
+                    f"DROP SILENT GRAPH {graph} ;\nDELETE WHERE {{ GRAPH {meta_graph} {{ {graph} ?p ?o }} }} ;\n"
+                    f"ADD {iri(stage)} TO {graph} ;"
+                    for stage, graph in zip(stages, (iri(metas[i].record_iri) for i in group), strict=True)
+                ]
+                self.store.update("\n".join(swap) + f"\nADD {iri(stage_meta)} TO {meta_graph} ;\n"
+                                  + " ;\n".join(f"DROP SILENT GRAPH {iri(g)}" for g in [*stages, stage_meta]))
             except Exception:
-                pass
-            raise
+                try:  # best effort; what a dead server keeps is removed by drop_staging()
+                    self.store.update(" ;\n".join(f"DROP SILENT GRAPH {iri(g)}" for g in [*stages, stage_meta]))
+                except Exception:
+                    pass
+                raise
 
     def drop_staging(self) -> int:
         """Drop the staging graphs a failed write left behind (non-atomic stores only); returns how many."""
@@ -237,16 +254,23 @@ class RecordStore:
                    offset: int = 0) -> list[RecordMeta]:
         filter_clause = f"VALUES ?source {{ {ox.Literal(source)} }}" if source is not None else ""
         page = getattr(self.store, "page_size", None)
-        if limit is None and page:  # a store that cuts long results (Virtuoso): read page by page
-            metas: list[RecordMeta] = []
-            while True:
-                batch = self._metas(filter_clause, f"ORDER BY {order} ?rec LIMIT {page} OFFSET {offset + len(metas)}")
-                metas += batch
-                if len(batch) < page:
-                    return metas
+        if limit is None and page and order in ("?res", "?rec"):
+            return self._metas_by_page(filter_clause, order[1:], page)[offset:]
         tail = f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit is not None else "") + (
             f" OFFSET {int(offset)}" if offset else "")
         return self._metas(filter_clause, tail)
+
+    def _metas_by_page(self, filter_clause: str, key: str, page: int) -> list[RecordMeta]:
+        """Every record, read `page` rows at a time from a store that cuts long results (Virtuoso), in
+        the order of `key` (res or rec). Pages follow the last key seen, not an OFFSET: Virtuoso also
+        refuses to sort past MaxSortedTopRows (10,000) rows."""
+        metas: list[RecordMeta] = []
+        while True:
+            after = f"FILTER(STR(?{key}) > {ox.Literal(getattr(metas[-1], _KEYS[key]))})" if metas else ""
+            batch = self._metas(f"{filter_clause} {after}", f"ORDER BY STR(?{key}) LIMIT {page}")
+            metas += batch
+            if len(batch) < page:
+                return metas
 
     def triples(self, meta: RecordMeta) -> list[ox.Triple]:
         """The record's triples, with the datatypes the profiles require."""
