@@ -271,6 +271,9 @@ def _finish(catalogue, staged: _Staged, *, source: str, dry_run: bool, timings: 
         with _Stopwatch(timings, "store"):
             catalogue.records.touch_many(staged.to_touch)
             written = _write(catalogue, to_write, staged.previous, source, staged.outcomes)
+            flush = getattr(catalogue.store, "flush", None)  # the embedded store buffers writes in memory
+            if flush is not None:
+                flush()
         with _Stopwatch(timings, "index"):
             for record, meta in written:
                 catalogue.index.add(record, meta)
@@ -286,7 +289,7 @@ def _write(catalogue, to_write, previous, source: str, outcomes: dict[int, Outco
         return [(r, m) for (_, r, _, _), m in zip(to_write, metas, strict=True)]
     except StoreUnavailable:
         raise  # the store is down: the whole run fails cleanly, nothing is half-written
-    except (CatalogueError, SyntaxError, OSError, ValueError):
+    except (CatalogueError, SyntaxError, OSError, ValueError, RuntimeError):
         if len(to_write) <= 1:
             for position, record, _, _ in to_write:
                 outcomes[position] = _rejected(record, _store_error(record))
@@ -297,7 +300,7 @@ def _write(catalogue, to_write, previous, source: str, outcomes: dict[int, Outco
             written.append((record, catalogue.records.replace_many([item(record, status, report)], source=source)[0]))
         except StoreUnavailable:
             raise
-        except (CatalogueError, SyntaxError, OSError, ValueError):
+        except (CatalogueError, SyntaxError, OSError, ValueError, RuntimeError):
             outcomes[position] = _rejected(record, _store_error(record))
     return written
 

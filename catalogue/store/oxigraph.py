@@ -70,6 +70,13 @@ class OxigraphStore:
         """Fast load for derived data (vocabularies); not transactional, never used for records."""
         self._store.bulk_extend(quads)
 
+    def flush(self) -> None:
+        """Write buffered changes to disk, so that a long load does not hold them all in memory."""
+        if self.path is not None:
+            self._store.flush()
+
     def close(self) -> None:
-        self._store.flush() if self.path and hasattr(self._store, "flush") else None
-        del self._store
+        """Flush and release the store; closing twice is harmless."""
+        store = self.__dict__.pop("_store", None)
+        if store is not None and self.path is not None:
+            store.flush()

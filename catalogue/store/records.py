@@ -164,10 +164,14 @@ class RecordStore:
         meta_graph = iri(self.meta_graph)
         values = " ".join(iri(m.record_iri) for m in metas)
         inserts = "\n".join(f"{iri(m.record_iri)} {iri(str(CAT.lastSeen))} {_datetime(now)} ." for m in metas)
+        last_seen, withdrawn = iri(str(CAT.lastSeen)), iri(str(CAT.withdrawn))
+        # VALUES inside the GRAPH block and no OPTIONAL: the engine then looks each record up
+        # instead of scanning every catalogue record.
         self.store.update(
-            f"DELETE {{ GRAPH {meta_graph} {{ ?rec {iri(str(CAT.lastSeen))} ?o . ?rec {iri(str(CAT.withdrawn))} ?w }} }}\n"
-            f"WHERE {{ VALUES ?rec {{ {values} }} GRAPH {meta_graph} {{ ?rec {iri(str(CAT.lastSeen))} ?o "
-            f"OPTIONAL {{ ?rec {iri(str(CAT.withdrawn))} ?w }} }} }} ;\n"
+            f"DELETE {{ GRAPH {meta_graph} {{ ?rec {last_seen} ?o }} }}\n"
+            f"WHERE {{ GRAPH {meta_graph} {{ VALUES ?rec {{ {values} }} ?rec {last_seen} ?o }} }} ;\n"
+            f"DELETE {{ GRAPH {meta_graph} {{ ?rec {withdrawn} ?w }} }}\n"
+            f"WHERE {{ GRAPH {meta_graph} {{ VALUES ?rec {{ {values} }} ?rec {withdrawn} ?w }} }} ;\n"
             f"INSERT DATA {{ GRAPH {meta_graph} {{\n{inserts}\n}} }}"
         )
 
