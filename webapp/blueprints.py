@@ -14,6 +14,7 @@ FEATURE_MODULES = [
     "webapp.datasets",
     "webapp.ops",
     "webapp.harvest_admin",
+    "webapp.sparql",
 ]
 
 
