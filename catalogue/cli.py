@@ -218,6 +218,7 @@ def serve(host: str, port: int) -> None:
 FEATURE_COMMANDS = [
     ("catalogue.cli_harvest", "source"),
     ("catalogue.cli_harvest", "harvest"),
+    ("catalogue.cli_tokens", "token"),
 ]
 
 

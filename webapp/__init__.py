@@ -78,6 +78,8 @@ def create_app(settings: Settings | None = None, catalogue=None) -> Flask:
             "colon": "\u00a0:" if lang == "fr" else ":",  # French typography: a no-break space before a colon
             "site_name": settings.catalogue_title_fr if lang == "fr" else settings.catalogue_title_en,
             "label_of": lambda iri: labels.get(iri, lang) if iri else "",
+            # features present in this build (webapp/blueprints.py), for the main menu
+            "nav_endpoints": set(app.view_functions),
         }
 
     return app

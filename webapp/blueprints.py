@@ -14,6 +14,8 @@ FEATURE_MODULES = [
     "webapp.datasets",
     "webapp.ops",
     "webapp.harvest_admin",
+    "webapp.feed",
+    "webapp.api",
     "webapp.sparql",
 ]
 

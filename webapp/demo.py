@@ -23,8 +23,10 @@ def rebuild_index_if_stale(catalogue) -> int | None:
     """The index is derived: rebuild it when its schema changed or it lost records the store has."""
     from catalogue.search.reindex import reindex
 
+    from catalogue.search.base import NullIndex
+
     index = catalogue.index
-    if store_is_empty(catalogue):
+    if isinstance(index, NullIndex) or store_is_empty(catalogue):
         return None
     stored = sum(catalogue.records.count().values())
     if getattr(index, "rebuilt", False) or index.count() == 0 or index.count() > stored:

@@ -16,6 +16,9 @@ class SearchIndex(Protocol):
 
     def clear(self) -> None: ...
 
+    def count(self) -> int:
+        """How many records are searchable."""
+
 
 class NullIndex:
     """Used where no search is needed (CLI validate, benchmarks of the write path)."""
@@ -31,3 +34,6 @@ class NullIndex:
 
     def clear(self) -> None:
         pass
+
+    def count(self) -> int:
+        return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from ..vocab import CAT, DCAT, DCT, FOAF, RDF, XSD
 from .base import GraphStore, iri
 
 _T = ox.NamedNode
+_RECORD_ID = re.compile(r"[a-z0-9-]{1,80}")
 _KEYS = {"res": "resource_iri", "rec": "record_iri"}
 # Records swapped in per update on a store without atomic multi-operation updates (Virtuoso cannot
 # compile much more than a few hundred operations in one request).
@@ -251,6 +253,8 @@ class RecordStore:
         return {m.resource_iri: m for m in self._metas(f"VALUES ?rec {{ {values} }}")}
 
     def get_meta_by_id(self, rid: str) -> RecordMeta | None:
+        if not _RECORD_ID.fullmatch(rid or ""):  # ids are minted by records.record_id: nothing else exists
+            return None
         found = self._metas(f"VALUES ?rec {{ {iri(f'{self.base_iri}/record/{rid}')} }}")
         return found[0] if found else None
 
