@@ -48,34 +48,27 @@ class MediaRange:
         return 3 if self.params else 2
 
 
-def _split_params(text: str) -> list[str]:
-    """Split on ';' outside quoted strings."""
+def _split_outside_quotes(text: str, separator: str) -> list[str]:
+    """Split on `separator` outside quoted strings."""
     parts, current, quoted = [], [], False
     for char in text:
         if char == '"':
             quoted = not quoted
-        if char == ";" and not quoted:
+        if char == separator and not quoted:
             parts.append("".join(current))
             current = []
         else:
             current.append(char)
     parts.append("".join(current))
     return parts
+
+
+def _split_params(text: str) -> list[str]:
+    return _split_outside_quotes(text, ";")
 
 
 def _split_ranges(header: str) -> list[str]:
-    """Split on ',' outside quoted strings."""
-    parts, current, quoted = [], [], False
-    for char in header:
-        if char == '"':
-            quoted = not quoted
-        if char == "," and not quoted:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
+    return _split_outside_quotes(header, ",")
 
 
 def parse_accept(header: str | None) -> list[MediaRange]:
