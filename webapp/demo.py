@@ -21,9 +21,8 @@ def store_is_empty(catalogue) -> bool:
 
 def rebuild_index_if_stale(catalogue) -> int | None:
     """The index is derived: rebuild it when its schema changed or it lost records the store has."""
-    from catalogue.search.reindex import reindex
-
     from catalogue.search.base import NullIndex
+    from catalogue.search.reindex import reindex
 
     index = catalogue.index
     if isinstance(index, NullIndex) or store_is_empty(catalogue):
