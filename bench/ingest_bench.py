@@ -39,7 +39,7 @@ def run_one(n: int, workdir: Path, with_index: bool) -> dict:
     raw_seconds = time.perf_counter() - start
     del raw
 
-    settings = Settings(data_dir=workdir / "instance", load_demo=False)
+    settings = Settings(data_dir=workdir / "instance", load_demo=False, max_input_bytes=4 * 1024**3)
     catalogue = Catalogue(settings, index=None if with_index else NullIndex())
     start = time.perf_counter()
     result = ingest_path(catalogue, source, keep_all=False)
@@ -64,8 +64,10 @@ def main(sizes: list[int], with_index: bool) -> None:
         with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
             out = subprocess.run(
                 [sys.executable, __file__, "--one", str(n), tmp] + (["--index"] if with_index else []),
-                check=True, capture_output=True, text=True,
+                capture_output=True, text=True,
             )
+            if out.returncode:
+                sys.exit(f"N={n} failed:\n{out.stderr}")
             row = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append(row)
             print(json.dumps(row), flush=True)
