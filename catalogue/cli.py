@@ -53,13 +53,15 @@ def load(paths: tuple[Path, ...], source: str, progress: bool) -> None:
     from .ingest import BatchResult, ingest_path, iter_rdf_files
 
     files = list(iter_rdf_files(paths))
-    total = BatchResult()
+    total = BatchResult(keep_all=False)
     failed_files = 0
-    with _open() as catalogue, tqdm(total=len(files), unit="file", disable=not progress, file=sys.stderr) as bar:
-        for path in files:
-            bar.set_postfix_str(path.name)
+    # One bar of records (a single file may hold 100,000 of them), the file being read as postfix.
+    with _open() as catalogue, tqdm(unit=" records", disable=not progress, file=sys.stderr) as bar:
+        for number, path in enumerate(files, 1):
+            bar.set_postfix_str(f"{path.name} ({number}/{len(files)})")
             try:
-                result = ingest_path(catalogue, path, source=source)
+                result = ingest_path(catalogue, path, source=source, keep_all=False,
+                                     on_outcome=lambda _outcome: bar.update(1))
             except CatalogueError as exc:
                 failed_files += 1
                 tqdm.write(f"{path}: {exc.describe(_lang())}", file=sys.stderr)
@@ -69,11 +71,11 @@ def load(paths: tuple[Path, ...], source: str, progress: bool) -> None:
                     tqdm.write(f"rejected {outcome.iri}: {outcome.error}", file=sys.stderr)
                     if outcome.report:
                         tqdm.write(_report_lines(outcome.report, _lang()), file=sys.stderr)
-            bar.update(1)
     counts = total.counts
     click.echo(
         f"accepted {counts['accepted']}, updated {counts['updated']}, unchanged {counts['unchanged']}, "
         f"rejected {counts['rejected']}, files refused {failed_files}"
+        f" ({total.tally.get('with_warnings', 0)} with warnings)"
     )
     if counts["rejected"] or failed_files:
         sys.exit(1)
