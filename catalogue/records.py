@@ -157,9 +157,13 @@ def content_hash(triples: list[ox.Triple]) -> str:
 class _Source:
     """What the splitter needs from a parsed document: an in-memory Dataset or a staging Store."""
 
+    _TYPE_CACHE_SIZE = 50_000
+
     def __init__(self, container):
         self.container = container
         self.is_store = isinstance(container, ox.Store)
+        # Types of linked nodes (vocabulary terms, shared agents) are asked again for every record.
+        self._types: dict = {}
 
     def outgoing(self, node) -> list[ox.Triple]:
         quads = (
@@ -182,7 +186,17 @@ class _Source:
         return list({q.subject: None for q in quads})
 
     def types_of(self, node) -> set[str]:
-        return {t.object.value for t in self.outgoing(node) if t.predicate == RDF_TYPE}
+        cached = self._types.get(node)
+        if cached is None:
+            if self.is_store:
+                quads = self.container.quads_for_pattern(node, RDF_TYPE, None, None)
+            else:
+                quads = (q for q in self.container.quads_for_subject(node) if q.predicate == RDF_TYPE)
+            cached = frozenset(q.object.value for q in quads)
+            if len(self._types) >= self._TYPE_CACHE_SIZE:
+                self._types.clear()
+            self._types[node] = cached
+        return cached
 
 
 def split_records(
