@@ -38,7 +38,7 @@ def documents(n: int) -> list[dict]:
     """Flat documents from the synthetic catalogue (prepared before any timing)."""
     from bench.search_bench import synthetic_records
     from catalogue.labels import load_labels, pick
-    from catalogue.search.tantivy_index import _body_texts
+    from catalogue.search.documents import _body_texts
     from catalogue.views import DatasetRecord
 
     labels = load_labels()
@@ -66,7 +66,7 @@ class Tantivy:
     def __init__(self, path: Path):
         import tantivy
 
-        from catalogue.search.tantivy_index import ANALYZERS, TOKENIZER_NAMES
+        from catalogue.search.documents import ANALYZERS, TOKENIZER_NAMES
 
         self.t = tantivy
         sb = tantivy.SchemaBuilder()
